@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from corsia.audit.domain.checkpoint import (
@@ -53,8 +53,7 @@ def checkpoint_take() -> list[Checkpoint]:
             .order_by("shard")
         )
         for shard in segments:
-            rows = _segment_rows(model, shard)
-            last_id = rows.aggregate(last=Max("id"))["last"] or 0
+            last_id = _last_id(model, shard)
             head = _head(table, shard, last_id) if last_id else None
             points.append(
                 Checkpoint(
@@ -112,6 +111,28 @@ def _segment_rows(
     if shard is None:
         return model.objects.filter(shard__isnull=True)
     return model.objects.filter(shard=shard)
+
+
+def _last_id(model: type[AuditEvent] | type[AccessLogEntry], shard: int | None) -> int:
+    """The segment's last id, 0 when it has no row."""
+    return last_id_query(model, shard).first() or 0
+
+
+def last_id_query(
+    model: type[AuditEvent] | type[AccessLogEntry], shard: int | None
+) -> QuerySet[AuditEvent, int] | QuerySet[AccessLogEntry, int]:
+    """The ids of a segment, the last first, read by one descent of an index.
+
+    Not ``Max("id")`` filtered by ``shard = n``: PostgreSQL answers it by walking the
+    primary key backwards and filtering on the shard, so a shard with few rows costs a scan
+    of the whole log — the trap migration 0006 fixed in ``audit_chain_lock_heads`` (issue
+    27). The shard as a range with the order on (shard, id) is read from the (shard, id)
+    index; the legacy rows from their own partial index on id."""
+    if shard is None:
+        rows = model.objects.filter(shard__isnull=True).order_by("-id")
+    else:
+        rows = model.objects.filter(shard__gte=shard, shard__lte=shard).order_by("-shard", "-id")
+    return rows.values_list("id", flat=True)
 
 
 def _head(table: str, shard: int | None, last_id: int) -> Head:

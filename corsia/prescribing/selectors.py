@@ -277,13 +277,35 @@ def pharmacy_queue(
     orders = _readable_orders(user)
     end = day + timedelta(days=days_ahead)
     return {
-        "pharmacy": _row_query(
-            orders.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end
+        "pharmacy": _queue_columns(
+            _row_query(orders.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end)
         ),
-        "potential": _row_query(
-            orders.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end
+        "potential": _queue_columns(
+            _row_query(orders.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end)
         ),
     }
+
+
+# What the queue's rows show (prescribing/partials/pharmacy_table.html): issue 27, the
+# whole order, patient, regimen version (its dosing JSON), regimen, prescriber and ward of
+# each row cost the work plan page most of its CPU.
+QUEUE_COLUMNS = (
+    "state",
+    "cycle_number",
+    "patient__surname",
+    "patient__given_names",
+    "patient__mrn",
+    "regimen_version__regimen__code",
+    "ward__name",
+)
+
+
+def _queue_columns(rows: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
+    return (
+        rows.select_related(None)
+        .select_related("patient", "regimen_version__regimen", "ward")
+        .only(*QUEUE_COLUMNS)
+    )
 
 
 def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:

@@ -62,3 +62,33 @@ def legacy_access_rows(*, user: Any, patient_ids: list[int]) -> list[Any]:
         previous = row.hash
         rows.append(row)
     return rows
+
+
+def fill_one_shard(table: str, user_id: int, *, shard: int = 5, rows: int = 20_000) -> None:
+    """``rows`` rows of the chain ``table`` (the access log's or the events') all in one
+    ``shard``, every other shard empty — the worst case for a head read by the primary
+    key — then ``ANALYZE`` so the planner knows it (hashes made up, unique per shard: plans,
+    not chains)."""
+    from django.db import connection
+
+    from corsia.audit.models import AccessLogEntry
+
+    with connection.cursor() as cursor:
+        if table == AccessLogEntry._meta.db_table:
+            cursor.execute(
+                f"INSERT INTO {table} (accessed_at, user_id, username, patient_id, what,"  # noqa: S608 - the model's own table
+                " workstation, channel, prev_hash, hash, shard, anchors)"
+                " SELECT now(), %s, 'x', 1, 'x', '', 'web', '',"
+                " md5(%s || ':' || g::text) || md5((-g)::text), %s, NULL"
+                " FROM generate_series(1, %s) AS g",
+                [user_id, str(shard), shard, rows],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {table} (event_type, occurred_at, actor_id, actor_username,"  # noqa: S608 - the model's own table
+                " workstation, target_type, target_id, reason, prev_hash, hash, shard)"
+                " SELECT 'test.plan', now(), %s, 'x', '', '', '', '', '',"
+                " md5(%s || ':' || g::text) || md5((-g)::text), %s FROM generate_series(1, %s) AS g",
+                [user_id, str(shard), shard, rows],
+            )
+        cursor.execute(f"ANALYZE {table}")

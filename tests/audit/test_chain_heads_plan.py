@@ -21,6 +21,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.audit.domain.chain import SHARDS
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.testing.accounts import MakeUser
+from corsia.testing.audit import fill_one_shard
 
 pytestmark = pytest.mark.django_db
 
@@ -45,32 +46,10 @@ def _plan(table: str) -> list[dict[str, Any]]:
     return _nodes(loaded[0]["Plan"])
 
 
-def _fill_one_shard(table: str, make_user: MakeUser) -> None:
-    user = make_user(Role.PHARMACIST)
-    with connection.cursor() as cursor:
-        if table == AccessLogEntry._meta.db_table:
-            cursor.execute(
-                f"INSERT INTO {table} (accessed_at, user_id, username, patient_id, what,"  # noqa: S608 - the model's own table
-                " workstation, channel, prev_hash, hash, shard, anchors)"
-                " SELECT now(), %s, 'x', 1, 'x', '', 'web', '', md5(g::text) || md5((-g)::text),"
-                " 5, NULL FROM generate_series(1, 20000) AS g",
-                [user.pk],
-            )
-        else:
-            cursor.execute(
-                f"INSERT INTO {table} (event_type, occurred_at, actor_id, actor_username,"  # noqa: S608 - the model's own table
-                " workstation, target_type, target_id, reason, prev_hash, hash, shard)"
-                " SELECT 'test.plan', now(), %s, 'x', '', '', '', '', '',"
-                " md5(g::text) || md5((-g)::text), 5 FROM generate_series(1, 20000) AS g",
-                [user.pk],
-            )
-        cursor.execute(f"ANALYZE {table}")
-
-
 @pytest.mark.parametrize("model", [AccessLogEntry, AuditEvent], ids=["access_log", "events"])
 def test_each_shard_head_is_one_index_descent(model: Any, make_user: MakeUser) -> None:
     table = model._meta.db_table
-    _fill_one_shard(table, make_user)
+    fill_one_shard(table, make_user(Role.PHARMACIST).pk)
     lateral = [
         node
         for node in _plan(table)
