@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record
@@ -144,9 +144,29 @@ class Series:
 class PatientMonitoring:
     patient_id: int
     series: list[Series]
-    alerts: list[Alert]
+    # every alert of the patient (issue 27: before, the first 100 — and «closed» sorted
+    # before «open», so a long history of evaluated alerts hid the open ones), in the order
+    # of ``patient_alerts``; unread: the page and the API read a page of it
+    alerts: QuerySet[Alert]
     schedules: list[DiarySchedule]
     responses: list[DiaryResponse]
+
+
+def patient_alerts(patient_id: int) -> QuerySet[Alert]:
+    """The patient's alerts: the open ones first (urgent first), then the evaluated ones;
+    newest first within each, the id last (a total order, for paging). The caller checks
+    the scope and writes the access log (``patient_monitoring``)."""
+    rank = Case(
+        When(state=AlertState.OPEN, urgent=True, then=Value(0)),
+        When(state=AlertState.OPEN, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Alert.objects.filter(patient_id=patient_id)
+        .annotate(_rank=rank)
+        .order_by("_rank", "-raised_at", "-pk")
+    )
 
 
 def patient_monitoring(
@@ -186,7 +206,7 @@ def patient_monitoring(
                 ),
             )
         )
-    alerts = list(Alert.objects.filter(patient_id=patient_id).order_by("state", "-raised_at")[:100])
+    alerts = patient_alerts(patient_id)
     schedules = list(DiarySchedule.objects.filter(patient_id=patient_id)[:20])
     responses = list(DiaryResponse.objects.filter(patient_id=patient_id)[:30])
     access_log_record(

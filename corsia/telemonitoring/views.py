@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import (
     acting,
@@ -43,6 +44,8 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "patient": patient,
         "monitoring": monitoring,
+        # every alert reachable, the open ones first (issue 27)
+        "alerts_page": paginate(request, monitoring.alerts, param="alerts_page"),
         "may_manage": request.user.has_perm(MANAGE),
         "parameters": [(p.value, LABELS[p]) for p in Parameter],
         "grades": range(1, 6),
