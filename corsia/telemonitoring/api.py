@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from corsia.core.access import api_perm
 from corsia.core.paging import api_page
 from corsia.core.schemas import BoundedInt
-from corsia.core.web import acting, reading
+from corsia.core.web import acting, reading, request_actor
 from corsia.telemonitoring import selectors, services
 from corsia.telemonitoring.models import Alert
 from corsia.telemonitoring.permissions import MANAGE, VIEW
@@ -81,11 +81,16 @@ class MonitoringOut(Schema):
     alerts: AlertPage
 
 
-@router.get("/alerts", response=list[AlertOut])
+@router.get("/alerts", response=AlertPage)
 @api_perm(VIEW)
-def alerts(request: HttpRequest) -> list[AlertOut]:
-    """The open alerts of the patients in the caller's reach, urgent first."""
-    return [_alert(a) for a in selectors.open_alerts(**reading(request))]
+def alerts(request: HttpRequest, limit: BoundedInt = 100, offset: BoundedInt = 0) -> AlertPage:
+    """The open alerts of the patients in the caller's reach, urgent first, then the oldest
+    first: ``limit`` (1–500) from ``offset``, ``count`` in all (every one reachable)."""
+    page = api_page(
+        selectors.open_alerts_query(user=request_actor(request)), limit=limit, offset=offset
+    )
+    selectors.open_alerts_shown(alerts=page["items"], **reading(request))
+    return AlertPage(**{**page, "items": [_alert(a) for a in page["items"]]})
 
 
 @router.get("/patients/{patient_id}", response=MonitoringOut)

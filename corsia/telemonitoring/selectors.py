@@ -105,13 +105,34 @@ def _scoped_alerts(user: User) -> QuerySet[Alert]:
     return rows.order_by("-urgent", "raised_at", "id")
 
 
+def open_alerts_query(*, user: User) -> QuerySet[Alert]:
+    """Every open alert of the patients within the user's scope, urgent first, then the
+    oldest first (the id last: a total order), unread: for a page of them (issue 27;
+    before, the first 200 and the rest silently left out). Shown: ``open_alerts_shown``."""
+    return _scoped_alerts(require_permission(user, VIEW))
+
+
+def open_alerts_shown(
+    *, user: User, alerts: list[Alert], workstation: Workstation, channel: str = "web"
+) -> None:
+    """One access-log row per patient of the page of open alerts shown."""
+    for patient_id in dict.fromkeys(a.patient_id for a in alerts):
+        access_log_record(
+            user=user,
+            patient_id=patient_id,
+            what="telemonitoraggio: allerte aperte",
+            workstation=workstation,
+            channel=channel,
+        )
+
+
 def open_alerts(
-    *, user: User, workstation: Workstation, channel: str = "web", limit: int = 200
+    *, user: User, workstation: Workstation, channel: str = "web", offset: int = 0, limit: int = 50
 ) -> list[Alert]:
-    """The open alerts of the patients within the user's scope, urgent first; one access-log
-    row per patient shown."""
+    """``limit`` open alerts from ``offset`` (``open_alerts_query``'s order); one
+    access-log row per patient shown."""
     user = require_permission(user, VIEW)
-    alerts = list(_scoped_alerts(user)[:limit])
+    alerts = list(_scoped_alerts(user)[offset : offset + limit])
     for patient_id in dict.fromkeys(a.patient_id for a in alerts):
         access_log_record(
             user=user,

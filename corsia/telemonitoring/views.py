@@ -33,8 +33,10 @@ NUMBER = "Valore numerico non valido."
 
 @require_perm(VIEW)
 def alerts_page(request: HttpRequest) -> HttpResponse:
-    alerts = selectors.open_alerts(**viewing(request))
-    return render(request, "telemonitoring/alerts.html", {"alerts": alerts})
+    # every open alert reachable, 50 a page (issue 27)
+    paged = paginate(request, selectors.open_alerts_query(user=request_actor(request)))
+    selectors.open_alerts_shown(alerts=list(paged.page), **viewing(request))
+    return render(request, "telemonitoring/alerts.html", {"alerts": paged})
 
 
 @require_perm(VIEW)

@@ -122,3 +122,40 @@ def test_a_pages_queries_do_not_grow_with_the_alerts(mario: Pair, physician: Use
         (api_client(physician), f"/api/v1/telemonitoring/patients/{patient.pk}", {"limit": 3}),
     ]
     queries_do_not_grow(asked, lambda: _alerts(patient, closed=200, start=10))
+
+
+def test_every_open_alert_of_the_team_is_reachable(mario: Pair, physician: User) -> None:
+    """The team's open alerts (before: the first 200, the rest silently left out): urgent
+    first, then the oldest first; 50 a page, 100 from the API by default."""
+    patient, _ = mario
+    now = timezone.now()
+    made = Alert.objects.bulk_create(
+        Alert(
+            patient=patient,
+            rule="fever",
+            message=f"Febbre {k}",
+            urgent=k % 50 == 0,
+            raised_at=now - timedelta(hours=k),
+        )
+        for k in range(230)
+    )
+    Alert.objects.bulk_create([Alert(patient=patient, rule="x", message="x", state="closed")])
+    urgent = [a.pk for a in reversed(made) if a.urgent]
+    expected = urgent + [a.pk for a in reversed(made) if not a.urgent]
+    client = logged_in(physician)
+    seen: list[int] = []
+    for number in range(1, 6):
+        html = client.get("/telemonitoraggio/allerte/", {"page": number}).content.decode()
+        seen += shown_ids(html, "telemonitoring-alerts", ALERT)
+    assert seen == expected
+    first = client.get("/telemonitoraggio/allerte/").content.decode()
+    assert "230 allerte aperte" in first and 'data-testid="pager-next"' in first
+    api = api_client(physician)
+    items: list[Any] = []
+    for offset in (0, 100, 200):
+        page = api.get("/api/v1/telemonitoring/alerts", {"offset": offset}).json()
+        assert (page["count"], page["limit"], page["offset"]) == (230, 100, offset)
+        items += page["items"]
+    assert [a["id"] for a in items] == expected
+    bad = api.get("/api/v1/telemonitoring/alerts", {"limit": 0})
+    assert (bad.status_code, bad.json()["code"]) == (422, "limit_out_of_range")
