@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import AwareDatetime, IsoDatetime
+from corsia.core.paging import api_page
+from corsia.core.schemas import AwareDatetime, BoundedInt, IsoDatetime
 from corsia.core.web import acting, reading, request_actor
 from corsia.nursing import selectors, services
 from corsia.nursing.api_care import router as care_router
@@ -126,20 +127,37 @@ def scales(request: HttpRequest, all_versions: bool = False) -> list[ScaleOut]:
     return [_scale_out(s) for s in rows]
 
 
-@router.get("/assessments", response=list[AssessmentOut])
+class AssessmentPage(Schema):
+    """A page of a patient's assessments (``count`` in all, ``limit`` from ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[AssessmentOut]
+
+
+@router.get("/assessments", response=AssessmentPage)
 @api_perm(VIEW)
 def assessments(
-    request: HttpRequest, patient_id: int, scale: str = "", history: bool = False
-) -> list[AssessmentOut]:
+    request: HttpRequest,
+    *,
+    patient_id: int,
+    scale: str = "",
+    history: bool = False,
+    limit: BoundedInt = 100,
+    offset: BoundedInt = 0,
+) -> AssessmentPage:
     """A patient's assessments, newest first (current versions; ``history=true`` adds the
-    corrected ones); of one scale with ``scale`` (its code): the trend."""
+    corrected ones); of one scale with ``scale`` (its code): the trend. ``limit`` (1–500)
+    from ``offset``, ``count`` in all (every assessment reachable)."""
     rows = selectors.patient_assessments(
         **reading(request),
         patient_id=patient_id,
         scale_code=scale or None,
         include_history=history,
     )
-    return [_out(a) for a in rows]
+    page = api_page(rows, limit=limit, offset=offset)
+    return AssessmentPage(**{**page, "items": [_out(a) for a in page["items"]]})
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)

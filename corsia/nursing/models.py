@@ -91,7 +91,12 @@ class Assessment(models.Model):
         verbose_name_plural = _("valutazioni con scala")
         default_permissions = ()
         indexes = [
-            models.Index(name="nursing_assessment_patient", fields=["patient", "-assessed_at"])
+            models.Index(name="nursing_assessment_patient", fields=["patient", "-assessed_at"]),
+            # the latest assessment of each scale (the care plan's suggestions), issue 27
+            models.Index(
+                name="nursing_assessment_scale_last",
+                fields=["patient", "scale", "-assessed_at", "-id"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
@@ -26,6 +27,9 @@ from corsia.patients.selectors import in_hidden_stay, outside_hidden_stays, pati
 VIEW = "nursing.view_nursing"
 _M = TypeVar("_M", NursingAnamnesis, NursingNote, MonitoringEntry)
 TREND_LIMIT = 500
+# the latest assessments of each scale that its trend shows (chart and table); the others
+# are a link away, in the paged list of every assessment (issue 27)
+TREND_POINTS = 30
 
 
 def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
@@ -90,9 +94,12 @@ def patient_assessments(
     include_history: bool = False,
     workstation: Workstation = None,
     channel: str = "web",
-) -> list[Assessment]:
-    """The patient's assessments, newest first: the current versions, or every version
-    (corrected ones too) with ``include_history``; of one scale with ``scale_code``."""
+) -> QuerySet[Assessment]:
+    """The patient's assessments, newest first (assessed at, then id: a total order the
+    index ``nursing_assessment_patient`` serves), for a page of them (``core.paging``;
+    before issue 27, the newest 500 and the rest unreachable): the current versions, or
+    every version (corrected ones too) with ``include_history``; of one scale with
+    ``scale_code``. Written to the access log."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
     rows = _assessments(patient.pk, user)
@@ -100,9 +107,8 @@ def patient_assessments(
         rows = _current(rows)
     if scale_code:
         rows = rows.filter(scale__code=scale_code[:40])
-    result = list(rows[:TREND_LIMIT])
     _log(user, patient.pk, "valutazioni con scale (infermieristica)", workstation, channel)
-    return result
+    return rows
 
 
 @dataclass(frozen=True)
@@ -113,8 +119,14 @@ class ScaleTrend:
     name: str
     purpose: str
     higher_is_worse: bool
-    assessments: list[Assessment]
+    assessments: list[Assessment]  # the latest TREND_POINTS
     panel: trend.TrendPanel | None
+    total: int  # the scale's current assessments in all
+
+    @property
+    def more(self) -> int:
+        """The older assessments the trend leaves out (in the paged list)."""
+        return self.total - len(self.assessments)
 
     @property
     def latest(self) -> Assessment:
@@ -125,7 +137,9 @@ class ScaleTrend:
         return self.assessments[1] if len(self.assessments) > 1 else None
 
 
-def _trend(definition: ScaleDefinition, name: str, rows: list[Assessment]) -> ScaleTrend:
+def _trend(
+    definition: ScaleDefinition, name: str, rows: list[Assessment], total: int
+) -> ScaleTrend:
     points = [
         trend.Point(at=a.assessed_at, total=a.total, level=a.band_level, band=a.band_label)
         for a in rows
@@ -137,20 +151,42 @@ def _trend(definition: ScaleDefinition, name: str, rows: list[Assessment]) -> Sc
         higher_is_worse=definition.higher_is_worse,
         assessments=rows,
         panel=trend.panel(definition, points),
+        total=total,
     )
 
 
 def patient_scale_trends(
     *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> list[ScaleTrend]:
-    """Per scale assessed, its trend over time (the scale of the latest assessment gives
-    the axis; a version change keeps its own rows' scores as written)."""
+    """Per scale assessed, its trend over time: its latest ``TREND_POINTS`` assessments
+    and how many it has in all (the scale of the latest assessment gives the axis; a
+    version change keeps its own rows' scores as written). Every scale ever assessed has
+    its trend, whatever the history (before issue 27: the newest 500 assessments of any
+    scale, and a scale assessed before them lost its trend). One statement."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
+    by_scale = [F("scale__code")]
+    rows = (
+        _current(_assessments(patient.pk, user))
+        .annotate(
+            _n=Window(
+                RowNumber(),
+                partition_by=by_scale,
+                order_by=[F("assessed_at").desc(), F("pk").desc()],
+            ),
+            _total=Window(Count("pk"), partition_by=by_scale),
+        )
+        .filter(_n__lte=TREND_POINTS)
+    )
     by_code: dict[str, list[Assessment]] = {}
-    for row in _current(_assessments(patient.pk, user))[:TREND_LIMIT]:
+    totals: dict[str, int] = {}
+    for row in rows:
         by_code.setdefault(row.scale.code, []).append(row)
-    trends = [_trend(rows[0].scale.parsed(), rows[0].scale.name, rows) for rows in by_code.values()]
+        totals[row.scale.code] = row._total  # the window's count
+    trends = [
+        _trend(rows[0].scale.parsed(), rows[0].scale.name, rows, totals[code])
+        for code, rows in by_code.items()
+    ]
     _log(user, patient.pk, "andamento delle scale (infermieristica)", workstation, channel)
     return sorted(trends, key=lambda t: t.name)
 

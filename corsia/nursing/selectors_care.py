@@ -124,10 +124,19 @@ def _stay_shown(stay: int | None, stays: list[StayChoice], problems: Any) -> int
 
 
 def _latest_levels(patient_id: int, user: User) -> dict[str, tuple[int, str]]:
+    """Per scale code, the level and label of the patient's latest current assessment,
+    whatever the history holds (issue 27: before, only the latest 500 assessments were
+    read, and a scale last assessed before them dropped out of the care plan's
+    suggestions). One row per scale version (``DISTINCT ON``), the newest kept per code."""
     rows = Assessment.objects.filter(patient_id=patient_id, superseded_by__isnull=True)
     rows = outside_hidden_stays(rows, user=user, field="assessed_at", patient_id=patient_id)
+    per_scale = (
+        rows.select_related("scale")
+        .order_by("scale_id", "-assessed_at", "-pk")
+        .distinct("scale_id")
+    )
     latest: dict[str, tuple[int, str]] = {}
-    for a in rows.select_related("scale").order_by("-assessed_at", "-pk")[:500]:
+    for a in sorted(per_scale, key=lambda a: (a.assessed_at, a.pk), reverse=True):
         latest.setdefault(
             a.scale.code, (a.band_level, f"{a.scale.name}: {a.total}, {a.band_label}")
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.paging import paginate
 from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
@@ -54,12 +55,21 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     trends = selectors.patient_scale_trends(
         user=actor, patient_id=patient.pk, workstation=_ws(request)
     )
+    history_scale = request.GET.get("scale", "").strip()[:40] if show_history else ""
     history = (
-        selectors.patient_assessments(
-            user=actor, patient_id=patient.pk, include_history=True, workstation=_ws(request)
+        paginate(
+            request,
+            selectors.patient_assessments(
+                user=actor,
+                patient_id=patient.pk,
+                scale_code=history_scale or None,
+                include_history=True,
+                workstation=_ws(request),
+            ),
+            param="history_page",
         )
         if show_history
-        else []
+        else None
     )
     vitals = (
         patient_vitals(user=actor, patient_id=patient.pk, workstation=_ws(request))
@@ -78,7 +88,8 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         "trends": trends,
         "scales": selectors.scales_in_use(user=actor),
         "show_history": show_history,
-        "history": history,
+        "history": history,  # every assessment, paged (issue 27)
+        "history_scale": history_scale,
         "chart": {"vitals": vitals} if vitals is not None else None,
     }
     return render(request, "nursing/patient.html", context)

@@ -35,6 +35,7 @@ from corsia.records.schemas import (
     LabPage,
     PerformanceStatusIn,
     PerformanceStatusOut,
+    PerformanceStatusPage,
     VitalsIn,
     VitalsOut,
     VitalsPage,
@@ -289,11 +290,16 @@ def diagnosis_update(
     return diagnosis_out(updated)
 
 
-@router.get("/{patient_id}/performance-status", response=list[PerformanceStatusOut])
+@router.get("/{patient_id}/performance-status", response=PerformanceStatusPage)
 @api_perm(VIEW)
-def performance_statuses(request: HttpRequest, patient_id: int) -> list[PerformanceStatusOut]:
+def performance_statuses(
+    request: HttpRequest, patient_id: int, limit: BoundedInt = 100, offset: BoundedInt = 0
+) -> PerformanceStatusPage:
+    """The performance statuses, newest first: ``limit`` (1–500) from ``offset``,
+    ``count`` in all (every one reachable)."""
     view = selectors.diagnosis_view(**reading(request), patient_id=patient_id)
-    return [ps_out(ps) for ps in view.performance_statuses]
+    page = api_page(view.performance_statuses, limit=limit, offset=offset)
+    return PerformanceStatusPage(**{**page, "items": [ps_out(ps) for ps in page["items"]]})
 
 
 @router.post("/{patient_id}/performance-status", response={201: PerformanceStatusOut})

@@ -308,6 +308,15 @@ class PerformanceStatusOut(Schema):
     recorded_by: str
 
 
+class PerformanceStatusPage(Schema):
+    """A page of the performance statuses (``count`` in all, ``limit`` from ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[PerformanceStatusOut]
+
+
 class Icd9Out(Schema):
     code: str
     description_it: str

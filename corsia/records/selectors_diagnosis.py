@@ -67,16 +67,20 @@ def newest_staging_query(patient_id: int) -> QuerySet[DiagnosisStaging]:
     return DiagnosisStaging.objects.filter(diagnosis_id=Subquery(newest)).order_by("-number")[:1]
 
 
-def _performance_statuses(patient_id: int) -> list[PerformanceStatus]:
-    return list(_performance_statuses_query(patient_id))
-
-
-def _performance_statuses_query(patient_id: int) -> QuerySet[PerformanceStatus]:
+def _performance_statuses(patient_id: int) -> QuerySet[PerformanceStatus]:
+    """Every performance status of the patient, newest first (assessed on, then id: a
+    total order; the index ``ps_by_patient``), unread: for a page of them (issue 27;
+    before, the newest 200 and the rest unreachable)."""
     return (
         PerformanceStatus.objects.filter(patient_id=patient_id)
         .select_related("recorded_by")
-        .order_by("-assessed_on", "-pk")[:200]
+        .order_by("-assessed_on", "-pk")
     )
+
+
+def _performance_statuses_query(patient_id: int) -> QuerySet[PerformanceStatus]:
+    """The newest 200, for the chart's header (the latest of each scale) and timeline."""
+    return _performance_statuses(patient_id)[:200]
 
 
 def _ps_label(row: PerformanceStatus) -> str:
@@ -114,4 +118,4 @@ def _diagnosis_events(
 class DiagnosisView:
     patient: Patient
     diagnoses: list[Diagnosis]
-    performance_statuses: list[PerformanceStatus]
+    performance_statuses: QuerySet[PerformanceStatus]  # every one, unread: page it

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.actors import User, Workstation
+from corsia.core.paging import paginate
 from corsia.core.refusals import form_refusals
 from corsia.core.web import acting, posted_version, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
@@ -320,6 +321,8 @@ def _diagnosis_page(
     context: dict[str, Any] = {
         "patient": view.patient,
         "view": view,
+        # every performance status, paged (issue 27)
+        "ps_page": paginate(request, view.performance_statuses, param="ps_page"),
         "query": query,
         "codes": selectors.icd9_search(user=user, text=query) if query else [],
     }

@@ -11,7 +11,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import acting, reading
+from corsia.core.paging import api_page
+from corsia.core.schemas import BoundedInt
+from corsia.core.web import acting, reading, request_actor
 from corsia.telemonitoring import selectors, services
 from corsia.telemonitoring.models import Alert
 from corsia.telemonitoring.permissions import MANAGE, VIEW
@@ -63,24 +65,45 @@ class SeriesOut(Schema):
     readings: list[ReadingOut]
 
 
+class AlertPage(Schema):
+    """A page of the patient's alerts, the open ones first (``count`` in all, ``limit``
+    from ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[AlertOut]
+
+
 class MonitoringOut(Schema):
     patient_id: int
     series: list[SeriesOut]
-    alerts: list[AlertOut]
+    alerts: AlertPage
 
 
-@router.get("/alerts", response=list[AlertOut])
+@router.get("/alerts", response=AlertPage)
 @api_perm(VIEW)
-def alerts(request: HttpRequest) -> list[AlertOut]:
-    """The open alerts of the patients in the caller's reach, urgent first."""
-    return [_alert(a) for a in selectors.open_alerts(**reading(request))]
+def alerts(request: HttpRequest, limit: BoundedInt = 100, offset: BoundedInt = 0) -> AlertPage:
+    """The open alerts of the patients in the caller's reach, urgent first, then the oldest
+    first: ``limit`` (1–500) from ``offset``, ``count`` in all (every one reachable)."""
+    page = api_page(
+        selectors.open_alerts_query(user=request_actor(request)), limit=limit, offset=offset
+    )
+    selectors.open_alerts_shown(alerts=page["items"], **reading(request))
+    return AlertPage(**{**page, "items": [_alert(a) for a in page["items"]]})
 
 
 @router.get("/patients/{patient_id}", response=MonitoringOut)
 @api_perm(VIEW)
-def patient(request: HttpRequest, patient_id: int) -> MonitoringOut:
-    """The patient's readings of the last 60 days per parameter, with the limits, and alerts."""
+def patient(
+    request: HttpRequest, patient_id: int, limit: BoundedInt = 100, offset: BoundedInt = 0
+) -> MonitoringOut:
+    """The patient's readings of the last 60 days per parameter, with the limits, and a
+    page of the alerts, the open ones first (urgent first), then the evaluated ones, newest
+    first: ``limit`` (1–500) alerts from ``offset``, ``count`` in all (every alert
+    reachable)."""
     data = selectors.patient_monitoring(**reading(request), patient_id=patient_id)
+    page = api_page(data.alerts, limit=limit, offset=offset)
     return MonitoringOut(
         patient_id=data.patient_id,
         series=[
@@ -102,7 +125,7 @@ def patient(request: HttpRequest, patient_id: int) -> MonitoringOut:
             )
             for s in data.series
         ],
-        alerts=[_alert(a) for a in data.alerts],
+        alerts=AlertPage(**{**page, "items": [_alert(a) for a in page["items"]]}),
     )
 
 

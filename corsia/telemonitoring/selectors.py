@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record
@@ -105,13 +105,34 @@ def _scoped_alerts(user: User) -> QuerySet[Alert]:
     return rows.order_by("-urgent", "raised_at", "id")
 
 
+def open_alerts_query(*, user: User) -> QuerySet[Alert]:
+    """Every open alert of the patients within the user's scope, urgent first, then the
+    oldest first (the id last: a total order), unread: for a page of them (issue 27;
+    before, the first 200 and the rest silently left out). Shown: ``open_alerts_shown``."""
+    return _scoped_alerts(require_permission(user, VIEW))
+
+
+def open_alerts_shown(
+    *, user: User, alerts: list[Alert], workstation: Workstation, channel: str = "web"
+) -> None:
+    """One access-log row per patient of the page of open alerts shown."""
+    for patient_id in dict.fromkeys(a.patient_id for a in alerts):
+        access_log_record(
+            user=user,
+            patient_id=patient_id,
+            what="telemonitoraggio: allerte aperte",
+            workstation=workstation,
+            channel=channel,
+        )
+
+
 def open_alerts(
-    *, user: User, workstation: Workstation, channel: str = "web", limit: int = 200
+    *, user: User, workstation: Workstation, channel: str = "web", offset: int = 0, limit: int = 50
 ) -> list[Alert]:
-    """The open alerts of the patients within the user's scope, urgent first; one access-log
-    row per patient shown."""
+    """``limit`` open alerts from ``offset`` (``open_alerts_query``'s order); one
+    access-log row per patient shown."""
     user = require_permission(user, VIEW)
-    alerts = list(_scoped_alerts(user)[:limit])
+    alerts = list(_scoped_alerts(user)[offset : offset + limit])
     for patient_id in dict.fromkeys(a.patient_id for a in alerts):
         access_log_record(
             user=user,
@@ -144,9 +165,29 @@ class Series:
 class PatientMonitoring:
     patient_id: int
     series: list[Series]
-    alerts: list[Alert]
+    # every alert of the patient (issue 27: before, the first 100 — and «closed» sorted
+    # before «open», so a long history of evaluated alerts hid the open ones), in the order
+    # of ``patient_alerts``; unread: the page and the API read a page of it
+    alerts: QuerySet[Alert]
     schedules: list[DiarySchedule]
     responses: list[DiaryResponse]
+
+
+def patient_alerts(patient_id: int) -> QuerySet[Alert]:
+    """The patient's alerts: the open ones first (urgent first), then the evaluated ones;
+    newest first within each, the id last (a total order, for paging). The caller checks
+    the scope and writes the access log (``patient_monitoring``)."""
+    rank = Case(
+        When(state=AlertState.OPEN, urgent=True, then=Value(0)),
+        When(state=AlertState.OPEN, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Alert.objects.filter(patient_id=patient_id)
+        .annotate(_rank=rank)
+        .order_by("_rank", "-raised_at", "-pk")
+    )
 
 
 def patient_monitoring(
@@ -186,7 +227,7 @@ def patient_monitoring(
                 ),
             )
         )
-    alerts = list(Alert.objects.filter(patient_id=patient_id).order_by("state", "-raised_at")[:100])
+    alerts = patient_alerts(patient_id)
     schedules = list(DiarySchedule.objects.filter(patient_id=patient_id)[:20])
     responses = list(DiaryResponse.objects.filter(patient_id=patient_id)[:30])
     access_log_record(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import (
     acting,
@@ -32,8 +33,10 @@ NUMBER = "Valore numerico non valido."
 
 @require_perm(VIEW)
 def alerts_page(request: HttpRequest) -> HttpResponse:
-    alerts = selectors.open_alerts(**viewing(request))
-    return render(request, "telemonitoring/alerts.html", {"alerts": alerts})
+    # every open alert reachable, 50 a page (issue 27)
+    paged = paginate(request, selectors.open_alerts_query(user=request_actor(request)))
+    selectors.open_alerts_shown(alerts=list(paged.page), **viewing(request))
+    return render(request, "telemonitoring/alerts.html", {"alerts": paged})
 
 
 @require_perm(VIEW)
@@ -43,6 +46,8 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "patient": patient,
         "monitoring": monitoring,
+        # every alert reachable, the open ones first (issue 27)
+        "alerts_page": paginate(request, monitoring.alerts, param="alerts_page"),
         "may_manage": request.user.has_perm(MANAGE),
         "parameters": [(p.value, LABELS[p]) for p in Parameter],
         "grades": range(1, 6),

@@ -19,11 +19,13 @@ from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused
 from corsia.nursing import selectors_care, services
 from corsia.nursing.domain import care_plans
 from corsia.nursing.models import (
+    Assessment,
     CareGoal,
     CareProblem,
     CareTemplate,
     InterventionRecord,
     NursingDischarge,
+    Scale,
 )
 from corsia.patients.models import Patient, PatientMerge, PatientMergeMove
 from corsia.patients.services import patient_merge, patient_unmerge
@@ -334,3 +336,32 @@ def test_a_merge_moves_the_care_plan_and_its_undoing_brings_it_back(
     )
     problem.refresh_from_db()
     assert problem.patient_id == patient.pk
+
+
+def test_a_scale_assessed_before_a_long_history_still_suggests(
+    scales: None, templates: None, nurse: User, patient: Patient
+) -> None:
+    """Issue 27: the latest level of each scale is read whatever the history (before, only
+    the latest 500 assessments: the Braden below, followed by 501 pain scores, dropped out
+    and the plan stopped suggesting the pressure-injury template)."""
+    _braden_11(nurse, patient)
+    braden = Assessment.objects.get()
+    nrs = Scale.objects.get(code="nrs", active=True)
+    later = braden.assessed_at + timedelta(minutes=1)
+    Assessment.objects.bulk_create(
+        Assessment(
+            patient=patient,
+            scale=nrs,
+            answers={"intensity": 2},
+            items=[],
+            total=2,
+            band_label="Dolore lieve",
+            band_level=1,
+            assessed_at=later + timedelta(minutes=i),
+            recorded_by=nurse,
+        )
+        for i in range(501)
+    )
+    plan = selectors_care.patient_care_plan(user=nurse, patient_id=patient.pk)
+    assert [t.code for t, _ in plan.suggestions] == ["rischio_lesioni_pressione"]
+    assert "Braden: 11, Rischio alto" in plan.suggestions[0][1]

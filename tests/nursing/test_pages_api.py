@@ -132,7 +132,7 @@ def test_api_records_lists_and_corrects(scales: None, nurse: User, patient: Pati
     assert status == 201, body
     assert (body["total"], body["band"], body["band_level"]) == (70, "Rischio alto", 2)
     listed = client.get(f"/api/v1/nursing/assessments?patient_id={patient.pk}&scale=morse")
-    assert [a["id"] for a in listed.json()] == [body["id"]]
+    assert [a["id"] for a in listed.json()["items"]] == [body["id"]]
     status, corrected = post_json(
         client,
         f"/api/v1/nursing/assessments/{body['id']}/corrections",

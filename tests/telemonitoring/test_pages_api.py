@@ -140,7 +140,7 @@ def test_the_api_lists_and_closes_alerts(mario: Pair, make_user: Any, physician:
         {"stools": "1", "mouth": "3", "nausea": "0", "pain": "0", "fatigue": "0"},
     )
     client = api_client(physician)
-    alerts = client.get("/api/v1/telemonitoring/alerts").json()
+    alerts = client.get("/api/v1/telemonitoring/alerts").json()["items"]
     assert [(a["rule"], a["urgent"], a["patient_id"]) for a in alerts] == [
         ("mucositis_unable_to_eat", True, patient.pk)
     ]
