@@ -77,6 +77,13 @@ VIOLATIONS: dict[str, str] = {
         SELECT count(*) FROM administration_administration a
         JOIN compounding_preparation p ON a.label_kind = 'PRP' AND p.label_code = a.preparation_ref
         JOIN compounding_checkout c ON c.id = p.checkout_id WHERE a.started_at < c.checked_out_at""",
+    # a preparation keeps the first start of its administrations (the timing report's)
+    "preparation_first_start_not_the_first": """
+        SELECT count(*) FROM compounding_preparation p
+        LEFT JOIN (SELECT preparation_ref, min(started_at) AS first
+                   FROM administration_administration GROUP BY preparation_ref) a
+               ON a.preparation_ref = p.label_code
+        WHERE p.first_administration_started_at IS DISTINCT FROM a.first""",
     "administration_of_an_order_not_delivered": """
         SELECT count(*) FROM administration_administration a
         JOIN prescribing_therapyorder o ON o.id = a.order_id

@@ -119,6 +119,8 @@ def administer_day(
             ]
         )  # fmt: skip
         run.counts[f"administrations_{state}"] += 1
+        if made is not None and (made.first_started_at is None or start < made.first_started_at):
+            made.first_started_at = start  # as the bedside's start keeps it on the preparation
         at = start - timedelta(minutes=1)
         for kind, raw in (
             ("wristband", wristband_payload(run.mrn[order.patient_id])),

@@ -85,7 +85,7 @@ PREP_COLUMNS = (
     "final_concentration_mg_ml, expiry_at, storage, protect_from_light, warnings, "
     "blocking_reason, planned_vials, started_at, ended_at, validated_at, released_at, "
     "checkout_id, hood_id, order_id, order_item_id, product_id, released_by_id, technician_id, "
-    "updated_by_id, validated_by_id, session_id"
+    "updated_by_id, validated_by_id, session_id, first_administration_started_at"
 )
 SESSION_COLUMNS = (
     "id, created_at, updated_at, date, started_at, ended_at, plan, hood_id, pharmacist_id, "

@@ -47,6 +47,7 @@ class Prep:
     technician: int | None = None
     pharmacist: int | None = None
     updated_at: datetime | None = None
+    first_started_at: datetime | None = None  # its administration's first start (chair)
 
 
 @dataclass
@@ -140,6 +141,7 @@ def _prep_row(
         prep.product.id if prep.product else None, prep.pharmacist if released else None,
         prep.technician if state != "pending" else None, prep.technician or prep.order.stamps["take_charge"][0],
         prep.order.stamps["validate"][0], prep.session if state != "pending" else None,
+        prep.first_started_at,
     )  # fmt: skip
 
 

@@ -163,6 +163,10 @@ class Preparation(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     released_at = models.DateTimeField(null=True, blank=True)
+    # The first start of an administration at the bedside with this preparation's label
+    # (administration calls ``services.administration_start`` in the same transaction;
+    # only ever moved earlier): the pharmacy's timing report reads it here, in one query.
+    first_administration_started_at = models.DateTimeField(null=True, blank=True)
     checkout = models.ForeignKey(
         "CheckOut", null=True, blank=True, on_delete=models.PROTECT, related_name="preparations"
     )

@@ -13,6 +13,8 @@ Every read filters and adds up in SQL and returns only ids and totals:
   seconds).
 - ``preparation_times``: take-in-charge and release of the preparations of a period
   (µs since the epoch).
+- ``preparation_timing``: the count and nearest-rank percentiles (seconds) of
+  take-in-charge → release → first administration start, computed by PostgreSQL.
 
 Product names, strengths and prices are read by the caller (``drugs.selectors.products_by_id``,
 ``product_unit_prices``)."""
@@ -355,3 +357,85 @@ def preparation_times(
     return [
         PreparationTimes(pk, label or "", taken, released) for pk, label, taken, released in found
     ]
+
+
+@dataclass(frozen=True)
+class StageSeconds:
+    """One stage of the preparation timing: how many preparations have it, and the
+    nearest-rank 50th, 90th and 95th percentiles of its duration in whole seconds (None
+    when no preparation has it)."""
+
+    count: int
+    p50: int | None
+    p90: int | None
+    p95: int | None
+
+
+@dataclass(frozen=True)
+class PreparationTiming:
+    """The timing of the preparations taken in charge in a period (rejected ones left
+    out): take-in-charge → release, release → first administration start, and end to end."""
+
+    preparations: int
+    to_release: StageSeconds
+    to_bedside: StageSeconds
+    end_to_end: StageSeconds
+
+
+# A stage's duration: whole seconds between two instants, truncated toward zero (integer
+# division of the µs; NULL when either instant is missing, and ordered-set aggregates
+# skip NULLs). ``percentile_disc`` takes the value at rank ⌈p × n⌉ of the sorted values
+# (at least the first): the nearest rank of ``reports.domain.stats.percentile``.
+_TIMING_SELECT = """
+SELECT count(*),
+       count(to_release),
+       percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY to_release),
+       count(to_bedside),
+       percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY to_bedside),
+       count(end_to_end),
+       percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY end_to_end)
+FROM (
+    SELECT (released_us - taken_us) / 1000000 AS to_release,
+           (started_us - released_us) / 1000000 AS to_bedside,
+           (started_us - taken_us) / 1000000 AS end_to_end
+    FROM ("""
+_TIMING_FROM = ") AS instants) AS stages"
+
+
+def _stage(count: int, chosen: list[int] | None) -> StageSeconds:
+    p50, p90, p95 = chosen if chosen is not None else (None, None, None)
+    return StageSeconds(count=count, p50=p50, p90=p90, p95=p95)
+
+
+def preparation_timing(
+    *, since: date, until: date, ingredient_id: int | None = None
+) -> PreparationTiming:
+    """The preparations taken in charge in the period (``created_at``), of one ingredient
+    if given: their count and each stage's count and percentiles, computed by PostgreSQL in
+    one query over the preparation's own instants (``released_at``,
+    ``first_administration_started_at``, kept by ``preparation_administration_started``)."""
+    start, end = _bounds(since, until)
+    rows = Preparation.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        state="rejected"
+    )
+    if ingredient_id is not None:
+        rows = rows.filter(order_item__ingredient_id=ingredient_id)
+    instants = (
+        rows.annotate(
+            taken_us=epoch_us("created_at"),
+            released_us=epoch_us("released_at"),
+            started_us=epoch_us("first_administration_started_at"),
+        )
+        .order_by()
+        .values_list("taken_us", "released_us", "started_us")
+    )
+    inner, params = instants.query.sql_with_params()
+    with connections[instants.db].cursor() as cursor:
+        cursor.execute(_TIMING_SELECT + inner + _TIMING_FROM, params)
+        total, released, p_released, bedside, p_bedside, ended, p_ended = cursor.fetchone()
+    return PreparationTiming(
+        preparations=total,
+        to_release=_stage(released, p_released),
+        to_bedside=_stage(bedside, p_bedside),
+        end_to_end=_stage(ended, p_ended),
+    )

@@ -12,6 +12,9 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.administration.models import Administration, LabelKindChoice
 from corsia.compounding.models import Preparation
+from corsia.compounding.services.administration_start import (
+    preparation_administration_started,
+)
 from corsia.reports.domain.stats import percentile
 from corsia.testing.accounts import MakeUser, api_client
 from corsia.testing.reports_pharmacy import pharmacy_year
@@ -52,6 +55,10 @@ def test_take_in_charge_release_administration(make_user: MakeUser) -> None:
             dose_unit="mg",
             nurse=nurse,
             started_at=taken + timedelta(minutes=60),
+        )
+        # as the bedside's start does in its transaction: the preparation keeps it
+        preparation_administration_started(
+            label_code=prep.label_code or "", started_at=taken + timedelta(minutes=60)
         )
     body = (
         api_client(year.pharmacist)

@@ -54,6 +54,7 @@ from corsia.administration.preparations import (
     preparation_for_label,
 )
 from corsia.audit.services import audit_record
+from corsia.compounding.services.administration_start import preparation_administration_started
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import CorsiaError
 from corsia.patients.domain.wristband import mrn_from_payload
@@ -305,6 +306,8 @@ def bedside_verify(
                 workstation=workstation_label(workstation),
                 updated_by=actor,
             )
+            if ref.kind is LabelKind.PREPARATION:  # it keeps its first start (timing report)
+                preparation_administration_started(label_code=ref.raw, started_at=now)
         by_scan: dict[ScanKind, list[Refusal]] = {k: [] for k in ScanKind}
         for refusal in refusals:
             by_scan[_SCAN_OF_CHECK.get(refusal.check, ScanKind.LABEL)].append(refusal)
