@@ -21,25 +21,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections
 from django.db.models import (
-    BigIntegerField,
-    BooleanField,
     Case,
     CharField,
     Count,
     DateField,
     DecimalField,
     F,
-    Func,
-    Min,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -276,41 +270,6 @@ def administration_ended_announce(administration: Administration) -> None:
     record = _record(administration)
     for subscriber in _ended_subscribers.values():
         subscriber(record)
-
-
-def administration_starts_us(*, labels: Iterable[str]) -> dict[str, int]:
-    """The first start of the administration of each preparation label (its label code),
-    in microseconds since the epoch, for the pharmacy's timing report; labels never given
-    are left out. One query: the labels go as one array parameter, the first start is
-    taken in SQL (an integer: no datetime built per row)."""
-    wanted = sorted({label for label in labels if label and "\n" not in label})
-    if not wanted:
-        return {}
-    rows = (
-        Administration.objects.filter(
-            # one text parameter split by the server (label codes hold no line break): a
-            # hundred thousand labels cost neither a parameter each nor an array dump
-            RawSQL(
-                "preparation_ref = ANY(string_to_array(%s, E'\\n'))",
-                ("\n".join(wanted),),
-                output_field=BooleanField(),
-            )
-        )
-        .values("preparation_ref")
-        .annotate(
-            first=Func(
-                Min("started_at"),
-                template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
-                output_field=BigIntegerField(),
-            )
-        )
-        .order_by()
-        .values_list("preparation_ref", "first")
-    )
-    sql, params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:  # integers already: no converter per value
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
 
 
 # the records whose amount is a part of the bag's dose (volume given ÷ bag volume × dose,

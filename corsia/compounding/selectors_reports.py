@@ -11,7 +11,6 @@ Every read filters and adds up in SQL and returns only ids and totals:
   preparations per diagnosis of the order and patient.
 - ``exposure_totals``: the exposure register per operator and ingredient (preparations,
   seconds).
-- ``preparation_times``: take-in-charge and release of the preparations of a period
   (µs since the epoch).
 - ``preparation_timing``: the count and nearest-rank percentiles (seconds) of
   take-in-charge → release → first administration start, computed by PostgreSQL.
@@ -25,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from django.db import connections
 from django.db.models import (
@@ -316,16 +315,6 @@ def exposure_totals(
     ]
 
 
-class PreparationTimes(NamedTuple):
-    """A preparation's instants as microseconds since the epoch (integers: exact, and read
-    without building a datetime per row)."""
-
-    preparation_id: int
-    label_code: str
-    taken_us: int  # taken in charge: when take-in-charge created the preparation
-    released_us: int | None
-
-
 def epoch_us(field: str) -> Func:
     """A timestamp column as whole microseconds since the epoch (NULL stays NULL)."""
     return Func(
@@ -333,30 +322,6 @@ def epoch_us(field: str) -> Func:
         template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
         output_field=BigIntegerField(),
     )
-
-
-def preparation_times(
-    *, since: date, until: date, ingredient_id: int | None = None
-) -> list[PreparationTimes]:
-    """The preparations taken in charge in the period (rejected ones left out), by id."""
-    start, end = _bounds(since, until)
-    rows = Preparation.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
-        state="rejected"
-    )
-    if ingredient_id is not None:
-        rows = rows.filter(order_item__ingredient_id=ingredient_id)
-    query = (
-        rows.annotate(taken_us=epoch_us("created_at"), released_us=epoch_us("released_at"))
-        .order_by("pk")
-        .values_list("pk", "label_code", "taken_us", "released_us")
-    )
-    sql, params = query.query.sql_with_params()
-    with connections[query.db].cursor() as cursor:  # the rows as the driver gives them:
-        cursor.execute(sql, params)  # integers already, no converter per value
-        found = cursor.fetchall()
-    return [
-        PreparationTimes(pk, label or "", taken, released) for pk, label, taken, released in found
-    ]
 
 
 @dataclass(frozen=True)

@@ -356,14 +356,6 @@ class OrderDiagnosis:
     label: str
 
 
-def order_diagnoses(*, order_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
-    """Each order's diagnosis (orders without one are absent)."""
-    rows = TherapyOrder.objects.filter(pk__in=list(order_ids), diagnosis__isnull=False).values_list(
-        "pk", "diagnosis__system", "diagnosis__code", "diagnosis__label"
-    )
-    return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}
-
-
 def diagnoses_by_id(*, diagnosis_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
     """Those diagnoses (the ids orders name in ``TherapyOrder.diagnosis``): coding system,
     code, label as recorded; one query."""

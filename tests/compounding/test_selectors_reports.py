@@ -4,13 +4,10 @@ its second patient «Verdi»."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from corsia.compounding.models import Preparation
 from corsia.compounding.selectors_reports import (
@@ -19,7 +16,6 @@ from corsia.compounding.selectors_reports import (
     drawn_per_diagnosis,
     exposure_totals,
     leftovers_wasted,
-    preparation_times,
 )
 from corsia.testing.accounts import MakeUser
 from corsia.testing.reports_pharmacy import PharmacyYear, pharmacy_year, second_patient
@@ -118,22 +114,3 @@ def test_leftovers_wasted_and_exposure_totals(make_user: MakeUser) -> None:
         for t in exposure_totals(since=SINCE, until=UNTIL, operator_id=b)
     }
     assert named == {b: year.technician_b.get_full_name() or year.technician_b.username}
-
-
-def test_preparation_times_in_microseconds(make_user: MakeUser) -> None:
-    pharmacy_year(make_user)
-    zone = timezone.get_current_timezone()
-    taken = datetime(2025, 3, 10, 8, 0, 0, 250000, tzinfo=zone)
-    prep = Preparation.objects.exclude(label_code="").order_by("pk").first()
-    assert prep is not None
-    Preparation.objects.filter(pk=prep.pk).update(
-        created_at=taken, released_at=taken + timedelta(minutes=20, microseconds=500000)
-    )
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    taken_us = (taken - epoch) // timedelta(microseconds=1)
-    with CaptureQueriesContext(connection) as queries:
-        found = preparation_times(since=SINCE, until=UNTIL)
-    assert len(queries) == 1
-    assert [(p.preparation_id, p.label_code, p.taken_us, p.released_us) for p in found] == [
-        (prep.pk, prep.label_code, taken_us, taken_us + 20 * 60 * 10**6 + 500000)
-    ]
