@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key d6fabde5c7307ec0
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/0005_chain_lock_heads_function.py":"bf0bc2081d974bf8","audit/0006_chain_heads_by_shard_index.py":"ad3d8c5376c50e56","audit/0007_paging_indexes_access_log.py":"c44b2b078c7d2ac6","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/0008_paging_indexes_exposures_leftovers.py":"f378abb3fe758b03","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/0004_paging_index_desk_day.py":"f8f9c27e05c1d0c8","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/0003_shipped_templates_stored.py":"f08f88ed8bbd1102","documents/0004_document_named_patients.py":"72703b7127b9f9dc","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/0002_paging_indexes_documents.py":"2c9fcd2fa7d5e474","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/0004_paging_indexes_messages.py":"ed1a126781aa0e94","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/0004_paging_indexes_movements_and_ward_requests.py":"b5770cf839ccc0f4","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/0003_portal_account_suspension.py":"ad2ef1340f9d5848","portal/0004_portal_patient_api_tokens.py":"91258147db7cb711","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/0021_order_patient_index_with_id.py":"31147210572d2cc9","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/0011_paging_indexes_diary_vitals_labs.py":"54d6942a1783769d","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/0003_paging_index_dose_records.py":"be577cb402712925","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/0004_paging_index_cases.py":"4070e088a702e542","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key dbd105f281544b45
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/0005_chain_lock_heads_function.py":"bf0bc2081d974bf8","audit/0006_chain_heads_by_shard_index.py":"ad3d8c5376c50e56","audit/0007_paging_indexes_access_log.py":"c44b2b078c7d2ac6","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/0008_paging_indexes_exposures_leftovers.py":"f378abb3fe758b03","compounding/0009_preparation_first_administration_start.py":"d9d993c7b7e28f0d","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/0004_paging_index_desk_day.py":"f8f9c27e05c1d0c8","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/0003_shipped_templates_stored.py":"f08f88ed8bbd1102","documents/0004_document_named_patients.py":"72703b7127b9f9dc","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/0002_paging_indexes_documents.py":"2c9fcd2fa7d5e474","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/0004_paging_indexes_messages.py":"ed1a126781aa0e94","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/0004_paging_indexes_movements_and_ward_requests.py":"b5770cf839ccc0f4","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/0004_assessment_latest_per_scale_index.py":"a47ad3bafdeeb08d","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/0003_portal_account_suspension.py":"ad2ef1340f9d5848","portal/0004_portal_patient_api_tokens.py":"91258147db7cb711","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/0021_order_patient_index_with_id.py":"31147210572d2cc9","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/0011_paging_indexes_diary_vitals_labs.py":"54d6942a1783769d","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/0003_paging_index_dose_records.py":"be577cb402712925","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/0004_paging_index_cases.py":"4070e088a702e542","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -6625,7 +6625,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_cb0a0() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "compounding_preparationevent" ("bag_before_at", "bag_before_by_id", "bag_before_g", "bag_before_reason", "bag_before_scale_id", "bag_before_source", "bag_overfill_ml", "bag_volume_ml", "blocking_reason", "checkout_id", "created_at", "diluent", "dose_mg", "dose_unit", "ended_at", "expiry_at", "final_concentration_mg_ml", "final_volume_ml", "formulation", "hood_id", "id", "label_code", "order_id", "order_item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_vials", "product_id", "protect_from_light", "released_at", "released_by_id", "route", "scheduled_date", "session_id", "started_at", "state", "state_reason", "storage", "technician_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "volume_to_draw_ml", "warnings") VALUES (NEW."bag_before_at", NEW."bag_before_by_id", NEW."bag_before_g", NEW."bag_before_reason", NEW."bag_before_scale_id", NEW."bag_before_source", NEW."bag_overfill_ml", NEW."bag_volume_ml", NEW."blocking_reason", NEW."checkout_id", NEW."created_at", NEW."diluent", NEW."dose_mg", NEW."dose_unit", NEW."ended_at", NEW."expiry_at", NEW."final_concentration_mg_ml", NEW."final_volume_ml", NEW."formulation", NEW."hood_id", NEW."id", NEW."label_code", NEW."order_id", NEW."order_item_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."planned_vials", NEW."product_id", NEW."protect_from_light", NEW."released_at", NEW."released_by_id", NEW."route", NEW."scheduled_date", NEW."session_id", NEW."started_at", NEW."state", NEW."state_reason", NEW."storage", NEW."technician_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."volume_to_draw_ml", NEW."warnings"); RETURN NULL;
+                    INSERT INTO "compounding_preparationevent" ("bag_before_at", "bag_before_by_id", "bag_before_g", "bag_before_reason", "bag_before_scale_id", "bag_before_source", "bag_overfill_ml", "bag_volume_ml", "blocking_reason", "checkout_id", "created_at", "diluent", "dose_mg", "dose_unit", "ended_at", "expiry_at", "final_concentration_mg_ml", "final_volume_ml", "first_administration_started_at", "formulation", "hood_id", "id", "label_code", "order_id", "order_item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_vials", "product_id", "protect_from_light", "released_at", "released_by_id", "route", "scheduled_date", "session_id", "started_at", "state", "state_reason", "storage", "technician_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "volume_to_draw_ml", "warnings") VALUES (NEW."bag_before_at", NEW."bag_before_by_id", NEW."bag_before_g", NEW."bag_before_reason", NEW."bag_before_scale_id", NEW."bag_before_source", NEW."bag_overfill_ml", NEW."bag_volume_ml", NEW."blocking_reason", NEW."checkout_id", NEW."created_at", NEW."diluent", NEW."dose_mg", NEW."dose_unit", NEW."ended_at", NEW."expiry_at", NEW."final_concentration_mg_ml", NEW."final_volume_ml", NEW."first_administration_started_at", NEW."formulation", NEW."hood_id", NEW."id", NEW."label_code", NEW."order_id", NEW."order_item_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."planned_vials", NEW."product_id", NEW."protect_from_light", NEW."released_at", NEW."released_by_id", NEW."route", NEW."scheduled_date", NEW."session_id", NEW."started_at", NEW."state", NEW."state_reason", NEW."storage", NEW."technician_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."volume_to_draw_ml", NEW."warnings"); RETURN NULL;
                 END;
             $$;
 
@@ -9943,7 +9943,7 @@ CREATE FUNCTION public.pgtrigger_update_update_30a3c() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "compounding_preparationevent" ("bag_before_at", "bag_before_by_id", "bag_before_g", "bag_before_reason", "bag_before_scale_id", "bag_before_source", "bag_overfill_ml", "bag_volume_ml", "blocking_reason", "checkout_id", "created_at", "diluent", "dose_mg", "dose_unit", "ended_at", "expiry_at", "final_concentration_mg_ml", "final_volume_ml", "formulation", "hood_id", "id", "label_code", "order_id", "order_item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_vials", "product_id", "protect_from_light", "released_at", "released_by_id", "route", "scheduled_date", "session_id", "started_at", "state", "state_reason", "storage", "technician_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "volume_to_draw_ml", "warnings") VALUES (NEW."bag_before_at", NEW."bag_before_by_id", NEW."bag_before_g", NEW."bag_before_reason", NEW."bag_before_scale_id", NEW."bag_before_source", NEW."bag_overfill_ml", NEW."bag_volume_ml", NEW."blocking_reason", NEW."checkout_id", NEW."created_at", NEW."diluent", NEW."dose_mg", NEW."dose_unit", NEW."ended_at", NEW."expiry_at", NEW."final_concentration_mg_ml", NEW."final_volume_ml", NEW."formulation", NEW."hood_id", NEW."id", NEW."label_code", NEW."order_id", NEW."order_item_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."planned_vials", NEW."product_id", NEW."protect_from_light", NEW."released_at", NEW."released_by_id", NEW."route", NEW."scheduled_date", NEW."session_id", NEW."started_at", NEW."state", NEW."state_reason", NEW."storage", NEW."technician_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."volume_to_draw_ml", NEW."warnings"); RETURN NULL;
+                    INSERT INTO "compounding_preparationevent" ("bag_before_at", "bag_before_by_id", "bag_before_g", "bag_before_reason", "bag_before_scale_id", "bag_before_source", "bag_overfill_ml", "bag_volume_ml", "blocking_reason", "checkout_id", "created_at", "diluent", "dose_mg", "dose_unit", "ended_at", "expiry_at", "final_concentration_mg_ml", "final_volume_ml", "first_administration_started_at", "formulation", "hood_id", "id", "label_code", "order_id", "order_item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_vials", "product_id", "protect_from_light", "released_at", "released_by_id", "route", "scheduled_date", "session_id", "started_at", "state", "state_reason", "storage", "technician_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "volume_to_draw_ml", "warnings") VALUES (NEW."bag_before_at", NEW."bag_before_by_id", NEW."bag_before_g", NEW."bag_before_reason", NEW."bag_before_scale_id", NEW."bag_before_source", NEW."bag_overfill_ml", NEW."bag_volume_ml", NEW."blocking_reason", NEW."checkout_id", NEW."created_at", NEW."diluent", NEW."dose_mg", NEW."dose_unit", NEW."ended_at", NEW."expiry_at", NEW."final_concentration_mg_ml", NEW."final_volume_ml", NEW."first_administration_started_at", NEW."formulation", NEW."hood_id", NEW."id", NEW."label_code", NEW."order_id", NEW."order_item_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."planned_vials", NEW."product_id", NEW."protect_from_light", NEW."released_at", NEW."released_by_id", NEW."route", NEW."scheduled_date", NEW."session_id", NEW."started_at", NEW."state", NEW."state_reason", NEW."storage", NEW."technician_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."volume_to_draw_ml", NEW."warnings"); RETURN NULL;
                 END;
             $$;
 
@@ -15174,6 +15174,7 @@ CREATE TABLE public.compounding_preparation (
     bag_before_scale_id character varying(60) DEFAULT ''::character varying NOT NULL,
     bag_before_source character varying(6) DEFAULT ''::character varying NOT NULL,
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
+    first_administration_started_at timestamp with time zone,
     CONSTRAINT compounding_preparation_version_check CHECK ((version >= 0)),
     CONSTRAINT prep_dose_positive CHECK ((dose_mg > (0)::numeric))
 );
@@ -15247,6 +15248,7 @@ CREATE TABLE public.compounding_preparationevent (
     bag_before_scale_id character varying(60) DEFAULT ''::character varying NOT NULL,
     bag_before_source character varying(6) DEFAULT ''::character varying NOT NULL,
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
+    first_administration_started_at timestamp with time zone,
     CONSTRAINT compounding_preparationevent_version_check CHECK ((version >= 0))
 );
 
@@ -28545,7 +28547,7 @@ COPY public.compounding_leftoverevent (pgh_id, pgh_created_at, pgh_label, id, cr
 -- Data for Name: compounding_preparation; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.compounding_preparation (id, created_at, updated_at, version, scheduled_date, state, state_reason, label_code, dose_mg, diluent, bag_volume_ml, bag_overfill_ml, volume_to_draw_ml, final_volume_ml, final_concentration_mg_ml, expiry_at, storage, protect_from_light, warnings, blocking_reason, planned_vials, started_at, ended_at, validated_at, released_at, checkout_id, hood_id, order_id, order_item_id, product_id, released_by_id, technician_id, updated_by_id, validated_by_id, session_id, dose_unit, route, bag_before_at, bag_before_by_id, bag_before_g, bag_before_reason, bag_before_scale_id, bag_before_source, formulation) FROM stdin;
+COPY public.compounding_preparation (id, created_at, updated_at, version, scheduled_date, state, state_reason, label_code, dose_mg, diluent, bag_volume_ml, bag_overfill_ml, volume_to_draw_ml, final_volume_ml, final_concentration_mg_ml, expiry_at, storage, protect_from_light, warnings, blocking_reason, planned_vials, started_at, ended_at, validated_at, released_at, checkout_id, hood_id, order_id, order_item_id, product_id, released_by_id, technician_id, updated_by_id, validated_by_id, session_id, dose_unit, route, bag_before_at, bag_before_by_id, bag_before_g, bag_before_reason, bag_before_scale_id, bag_before_source, formulation, first_administration_started_at) FROM stdin;
 \.
 
 
@@ -28553,7 +28555,7 @@ COPY public.compounding_preparation (id, created_at, updated_at, version, schedu
 -- Data for Name: compounding_preparationevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.compounding_preparationevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, scheduled_date, state, state_reason, label_code, dose_mg, diluent, bag_volume_ml, bag_overfill_ml, volume_to_draw_ml, final_volume_ml, final_concentration_mg_ml, expiry_at, storage, protect_from_light, warnings, blocking_reason, planned_vials, started_at, ended_at, validated_at, released_at, checkout_id, hood_id, order_id, order_item_id, pgh_context_id, pgh_obj_id, product_id, released_by_id, technician_id, updated_by_id, validated_by_id, session_id, dose_unit, route, bag_before_at, bag_before_by_id, bag_before_g, bag_before_reason, bag_before_scale_id, bag_before_source, formulation) FROM stdin;
+COPY public.compounding_preparationevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, scheduled_date, state, state_reason, label_code, dose_mg, diluent, bag_volume_ml, bag_overfill_ml, volume_to_draw_ml, final_volume_ml, final_concentration_mg_ml, expiry_at, storage, protect_from_light, warnings, blocking_reason, planned_vials, started_at, ended_at, validated_at, released_at, checkout_id, hood_id, order_id, order_item_id, pgh_context_id, pgh_obj_id, product_id, released_by_id, technician_id, updated_by_id, validated_by_id, session_id, dose_unit, route, bag_before_at, bag_before_by_id, bag_before_g, bag_before_reason, bag_before_scale_id, bag_before_source, formulation, first_administration_started_at) FROM stdin;
 \.
 
 
@@ -29123,134 +29125,136 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 78	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
 79	compounding	0001_initial	2000-01-01 00:00:00+00
 80	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
-192	reports	0001_report_runs	2000-01-01 00:00:00+00
 81	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
 82	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
 83	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
 84	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
 85	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
 86	compounding	0008_paging_indexes_exposures_leftovers	2000-01-01 00:00:00+00
-87	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
-88	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
-89	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-90	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-91	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-92	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-93	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-94	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-95	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-96	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-97	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-98	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-99	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
-100	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
-101	inventory	0001_initial	2000-01-01 00:00:00+00
-102	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-103	inventory	0003_ward_requests	2000-01-01 00:00:00+00
-104	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
-105	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
-106	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
-107	dispensing	0004_paging_index_desk_day	2000-01-01 00:00:00+00
-108	patients	0006_pgx_results	2000-01-01 00:00:00+00
-109	documents	0001_initial	2000-01-01 00:00:00+00
-110	documents	0002_merge_movable	2000-01-01 00:00:00+00
-111	documents	0003_shipped_templates_stored	2000-01-01 00:00:00+00
-112	documents	0004_document_named_patients	2000-01-01 00:00:00+00
-113	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
-114	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
-115	fse	0001_initial	2000-01-01 00:00:00+00
-116	fse	0002_paging_indexes_documents	2000-01-01 00:00:00+00
-117	galenics	0001_initial	2000-01-01 00:00:00+00
-118	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-119	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-120	records	0001_diary	2000-01-01 00:00:00+00
-121	records	0002_vital_signs	2000-01-01 00:00:00+00
-122	records	0003_anamnesis	2000-01-01 00:00:00+00
-123	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-124	records	0005_lab_results	2000-01-01 00:00:00+00
-125	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-126	records	0007_treatment_course	2000-01-01 00:00:00+00
-127	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-128	records	0009_clinical_reports	2000-01-01 00:00:00+00
-129	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-130	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-131	interop	0003_outbound	2000-01-01 00:00:00+00
-132	interop	0004_paging_indexes_messages	2000-01-01 00:00:00+00
-133	inventory	0004_paging_indexes_movements_and_ward_requests	2000-01-01 00:00:00+00
-134	nursing	0001_initial	2000-01-01 00:00:00+00
-135	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-136	nursing	0003_care_process	2000-01-01 00:00:00+00
-137	nutrition	0001_initial	2000-01-01 00:00:00+00
-138	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-139	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-140	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-141	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
-142	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
-143	portal	0003_portal_account_suspension	2000-01-01 00:00:00+00
-144	portal	0004_portal_patient_api_tokens	2000-01-01 00:00:00+00
-145	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
-146	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
-147	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
-148	prescribing	0021_order_patient_index_with_id	2000-01-01 00:00:00+00
-149	procrastinate	0001_initial	2000-01-01 00:00:00+00
-150	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-151	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-152	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-153	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-154	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-155	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-156	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-157	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-158	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-159	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-160	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-161	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-162	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-163	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-164	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-165	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-166	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-167	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-168	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-169	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-170	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-171	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-172	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-173	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-174	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-175	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-176	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-177	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-178	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-179	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-180	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-181	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-182	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-183	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-184	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-185	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-186	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-187	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-188	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-189	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-190	records	0010_merge_movable	2000-01-01 00:00:00+00
-191	records	0011_paging_indexes_diary_vitals_labs	2000-01-01 00:00:00+00
-193	sessions	0001_initial	2000-01-01 00:00:00+00
-194	telemedicine	0001_televisits	2000-01-01 00:00:00+00
-195	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
-196	therapy	0001_initial	2000-01-01 00:00:00+00
-197	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-198	therapy	0003_paging_index_dose_records	2000-01-01 00:00:00+00
-199	toxicity	0001_initial	2000-01-01 00:00:00+00
-200	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-201	transfusion	0001_initial	2000-01-01 00:00:00+00
-202	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-203	transplant	0001_initial	2000-01-01 00:00:00+00
-204	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-205	transplant	0002_followup	2000-01-01 00:00:00+00
-206	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-207	transplant	0004_paging_index_cases	2000-01-01 00:00:00+00
-208	vascular	0001_initial	2000-01-01 00:00:00+00
+87	compounding	0009_preparation_first_administration_start	2000-01-01 00:00:00+00
+88	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+89	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
+90	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+91	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+92	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+93	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+94	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+95	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+96	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+97	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+98	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+99	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+100	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+101	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+102	inventory	0001_initial	2000-01-01 00:00:00+00
+103	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+104	inventory	0003_ward_requests	2000-01-01 00:00:00+00
+105	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
+106	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
+107	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
+108	dispensing	0004_paging_index_desk_day	2000-01-01 00:00:00+00
+109	patients	0006_pgx_results	2000-01-01 00:00:00+00
+110	documents	0001_initial	2000-01-01 00:00:00+00
+111	documents	0002_merge_movable	2000-01-01 00:00:00+00
+112	documents	0003_shipped_templates_stored	2000-01-01 00:00:00+00
+113	documents	0004_document_named_patients	2000-01-01 00:00:00+00
+114	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
+115	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
+116	fse	0001_initial	2000-01-01 00:00:00+00
+117	fse	0002_paging_indexes_documents	2000-01-01 00:00:00+00
+118	galenics	0001_initial	2000-01-01 00:00:00+00
+119	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+120	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+121	records	0001_diary	2000-01-01 00:00:00+00
+122	records	0002_vital_signs	2000-01-01 00:00:00+00
+123	records	0003_anamnesis	2000-01-01 00:00:00+00
+124	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+125	records	0005_lab_results	2000-01-01 00:00:00+00
+126	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+127	records	0007_treatment_course	2000-01-01 00:00:00+00
+128	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+129	records	0009_clinical_reports	2000-01-01 00:00:00+00
+130	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+131	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+132	interop	0003_outbound	2000-01-01 00:00:00+00
+133	interop	0004_paging_indexes_messages	2000-01-01 00:00:00+00
+134	inventory	0004_paging_indexes_movements_and_ward_requests	2000-01-01 00:00:00+00
+135	nursing	0001_initial	2000-01-01 00:00:00+00
+136	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+137	nursing	0003_care_process	2000-01-01 00:00:00+00
+138	nursing	0004_assessment_latest_per_scale_index	2000-01-01 00:00:00+00
+139	nutrition	0001_initial	2000-01-01 00:00:00+00
+140	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+141	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+142	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+143	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
+144	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
+145	portal	0003_portal_account_suspension	2000-01-01 00:00:00+00
+146	portal	0004_portal_patient_api_tokens	2000-01-01 00:00:00+00
+147	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
+148	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
+149	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
+150	prescribing	0021_order_patient_index_with_id	2000-01-01 00:00:00+00
+151	procrastinate	0001_initial	2000-01-01 00:00:00+00
+152	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+153	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+154	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+155	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+156	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+157	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+158	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+159	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+160	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+161	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+162	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+163	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+164	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+165	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+166	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+167	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+168	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+169	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+170	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+171	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+172	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+173	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+174	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+175	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+176	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+177	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+178	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+179	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+180	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+181	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+182	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+183	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+184	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+185	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+186	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+187	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+188	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+189	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+190	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+191	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+192	records	0010_merge_movable	2000-01-01 00:00:00+00
+193	records	0011_paging_indexes_diary_vitals_labs	2000-01-01 00:00:00+00
+194	reports	0001_report_runs	2000-01-01 00:00:00+00
+195	sessions	0001_initial	2000-01-01 00:00:00+00
+196	telemedicine	0001_televisits	2000-01-01 00:00:00+00
+197	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
+198	therapy	0001_initial	2000-01-01 00:00:00+00
+199	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+200	therapy	0003_paging_index_dose_records	2000-01-01 00:00:00+00
+201	toxicity	0001_initial	2000-01-01 00:00:00+00
+202	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+203	transfusion	0001_initial	2000-01-01 00:00:00+00
+204	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+205	transplant	0001_initial	2000-01-01 00:00:00+00
+206	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+207	transplant	0002_followup	2000-01-01 00:00:00+00
+208	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+209	transplant	0004_paging_index_cases	2000-01-01 00:00:00+00
+210	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -32119,7 +32123,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 361, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 208, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 210, true);
 
 
 --
@@ -42370,6 +42374,13 @@ CREATE INDEX nursing_assessment_recorded_by_id_95c6677a ON public.nursing_assess
 --
 
 CREATE INDEX nursing_assessment_scale_id_712d4eff ON public.nursing_assessment USING btree (scale_id);
+
+
+--
+-- Name: nursing_assessment_scale_last; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_assessment_scale_last ON public.nursing_assessment USING btree (patient_id, scale_id, assessed_at DESC, id DESC);
 
 
 --
@@ -53142,7 +53153,7 @@ CREATE TRIGGER pgtrigger_insert_insert_cb0a0 AFTER INSERT ON public.compounding_
 -- Name: TRIGGER pgtrigger_insert_insert_cb0a0 ON compounding_preparation; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_cb0a0 ON public.compounding_preparation IS '1808169f62b9ad75d398767c3c7a30633ec04e8f';
+COMMENT ON TRIGGER pgtrigger_insert_insert_cb0a0 ON public.compounding_preparation IS '1a1fb30a9811647b03da055c1e139e08d9362e36';
 
 
 --
@@ -55354,7 +55365,7 @@ CREATE TRIGGER pgtrigger_update_update_30a3c AFTER UPDATE ON public.compounding_
 -- Name: TRIGGER pgtrigger_update_update_30a3c ON compounding_preparation; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_30a3c ON public.compounding_preparation IS 'f29bfc53e19c62f12d8f2048d085d69af58b375a';
+COMMENT ON TRIGGER pgtrigger_update_update_30a3c ON public.compounding_preparation IS '8d46068bf84d85e7b6cfb2203b43a0af9376fdf3';
 
 
 --
