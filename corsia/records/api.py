@@ -9,7 +9,6 @@ from ninja import Router, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm
-from corsia.core.domain.errors import NotFound
 from corsia.core.paging import api_page
 from corsia.core.schemas import BoundedInt
 from corsia.core.web import acting, reading, request_actor
@@ -278,9 +277,9 @@ def diagnosis_update(
     request: HttpRequest, patient_id: int, diagnosis_id: int, payload: DiagnosisUpdateIn
 ) -> DiagnosisOut:
     """Change a diagnosis read at ``version`` (changed since: 409 ``stale_version``)."""
-    found = selectors.diagnosis_view(**reading(request), patient_id=patient_id)
-    if diagnosis_id not in {d.pk for d in found.diagnoses}:
-        raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
+    selectors.diagnosis_of_patient(
+        **reading(request), patient_id=patient_id, diagnosis_id=diagnosis_id
+    )
     updated = services.diagnosis_update(
         **acting(request),
         diagnosis_id=diagnosis_id,

@@ -249,6 +249,26 @@ def diagnosis_get(
     return found
 
 
+def diagnosis_of_patient(
+    *,
+    user: User,
+    patient_id: int,
+    diagnosis_id: int,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> Diagnosis:
+    """One diagnosis of that patient, whatever its age (its change through the API; before,
+    it was looked for among the newest 50 only); another patient's, or none: NotFound.
+    The patient read as ``patient_get`` allows it (care scope). Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    found = Diagnosis.objects.filter(pk=diagnosis_id, patient_id=patient.pk).first()
+    if found is None:
+        raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
+    _log(user, patient.pk, "diagnosi", workstation, channel)
+    return found
+
+
 def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
     """Diagnosis codes starting with the code typed, or whose Italian label holds every
     word typed (reference data: not logged)."""

@@ -286,3 +286,43 @@ def test_page_edits_a_diagnosis_and_refuses_a_stale_form(
     recorded.refresh_from_db()
     assert (recorded.stage, recorded.version, recorded.metastases) == ("IVB", 2, ["encefalo"])
     assert signed_in(pharmacist).get(url).status_code == 403
+
+
+def test_api_changes_a_diagnosis_of_the_patient_whatever_its_age(
+    icd9: None, physician: User, patient: Patient, make_user: MakeUser
+) -> None:
+    # given 52 diagnoses of the patient, the oldest past the newest 50 the list shows
+    site = Icd9Code.objects.get(code="153.3")
+    Diagnosis.objects.bulk_create(
+        Diagnosis(patient=patient, primary_site=site, diagnosed_on=LAST_YEAR - timedelta(days=k),
+                  recorded_by=physician)
+        for k in range(52)
+    )  # fmt: skip
+    oldest = Diagnosis.objects.filter(patient=patient).order_by("diagnosed_on").first()
+    assert oldest is not None
+    client = signed_in(physician)
+    url = f"/api/v1/patients/{patient.pk}/diagnoses"
+    body = {"primary_site_code": "153.3", "diagnosed_on": "2024-01-01", "stage": "IIA",
+            "biomarkers": [], "metastases": [], "version": oldest.version}  # fmt: skip
+    # when it is changed through the API, then it is (before: 404, not among the newest 50)
+    put = client.put(f"{url}/{oldest.pk}", body, content_type="application/json")
+    assert put.status_code == 200, put.content[:300]
+    oldest.refresh_from_db()
+    assert oldest.stage == "IIA"
+    # and another patient's diagnosis is not found under this patient, nothing changed
+    other = patient_services.patient_create(
+        actor=make_user(Role.COORDINATOR), workstation=None,
+        data=patient_services.PatientInput(
+            surname="Verdi", given_names="Anna", sex="F", date_of_birth=date(1960, 2, 2),
+            stp_eni_code="STP0000000000002",
+        ),
+    )  # fmt: skip
+    theirs = Diagnosis.objects.create(
+        patient=other, primary_site=site, diagnosed_on=LAST_YEAR, recorded_by=physician
+    )
+    refused = client.put(
+        f"{url}/{theirs.pk}", body | {"version": theirs.version}, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (404, "diagnosis_not_found")
+    theirs.refresh_from_db()
+    assert theirs.stage == ""
