@@ -28,6 +28,7 @@ from corsia.dispensing.models import (
 from corsia.dispensing.permissions import DISPENSE, VIEW
 from corsia.drugs.selectors import pack_aics, product_codes_and_atc, product_get
 from corsia.inventory import selectors as stock
+from corsia.inventory import selectors_file_f as stock_file_f
 from corsia.inventory.domain.file_f import Dispensation, DispensationType
 from corsia.patients.selectors import fiscal_codes, patient_get
 
@@ -243,8 +244,8 @@ def file_f_dispensations_by_month(
     aics = {pk: aic for pk, _, aic in pack_aics(product_ids={r[3] for r in rows})}
     fiscal = fiscal_codes({r[2] for r in rows})
     atcs = product_codes_and_atc({r[3] for r in rows})
-    costs = stock.movement_unit_costs({line[4] for line in every})
-    centers = stock.cost_center_codes({line[5] for line in every})
+    costs = stock_file_f.movement_unit_costs({line[4] for line in every})
+    centers = stock_file_f.cost_center_codes({line[5] for line in every})
     result: dict[tuple[int, int], list[Dispensation]] = defaultdict(list)
     for pk, day, patient_id, product_id in rows:
         for aic, pack_id, lot, units, movement_id, center in lines.get(pk, []):

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from corsia.dispensing import services
-from corsia.inventory import selectors
+from corsia.inventory import selectors_file_f as selectors
 from corsia.inventory import services as inventory
 from corsia.reports.domain.definition import Params, ReportResult, no_progress
 from corsia.reports.domain.registry import definition_get

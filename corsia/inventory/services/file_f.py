@@ -13,7 +13,7 @@ from corsia.audit.services import access_log_record, audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.inventory import audit_events as events
-from corsia.inventory import selectors
+from corsia.inventory import selectors_file_f
 from corsia.inventory.domain import file_f
 from corsia.inventory.services.lots import EXPORT_FILE_F
 
@@ -41,7 +41,7 @@ class FileFSource:
 # The UFA's (type S): the patient-linked stock unloads. The direct distribution's (type D)
 # is corsia.dispensing.services.FILE_F_DIRECT.
 FILE_F_UFA = FileFSource(
-    select_months=selectors.file_f_dispensations_by_month,
+    select_months=selectors_file_f.file_f_dispensations_by_month,
     event=events.FILE_F_EXPORTED,
     title="File F",
 )
